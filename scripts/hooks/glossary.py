@@ -1,0 +1,56 @@
+"""One glossary, two uses: tooltips on every page and the glossary page.
+
+Terms live in ``glossary/*.yml`` (one file per chapter that introduces them). Every term with an
+``expands`` field becomes an abbreviation appended to each Markdown page, which Material shows as
+a tooltip wherever the exact term appears. The glossary page replaces ``<!-- glossary -->`` with
+every term, alphabetically, linked to the chapter that introduces it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from book import load_outline  # noqa: E402
+from glossary_data import GlossaryError, load_glossary  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+MARKER = "<!-- glossary -->"
+
+
+def _terms():
+    try:
+        return load_glossary()
+    except GlossaryError as exc:
+        raise PluginError(str(exc)) from exc
+
+
+def on_pre_build(config):
+    _terms()  # fail early, with the file and term named, before any page is built
+
+
+def _glossary_page(terms, page_src: str) -> str:
+    chapters = {f"{c.part}-{c.slug}": c for c in load_outline().chapters()}
+    depth = page_src.count("/")
+    lines = []
+    letter = None
+    for t in terms:
+        first = t.term[0].upper()
+        if first != letter:
+            letter = first
+            lines.append(f"\n## {letter}\n")
+        ch = chapters.get(t.source)
+        where = f" *Introduced in [{ch.number} {ch.title}]({'../' * depth}{ch.path}).*" if ch else ""
+        head = f"**{t.term}**" + (f" ({t.expands})" if t.expands else "")
+        lines.append(f"{head}\n:   {t.means}{where}\n")
+    return "\n".join(lines)
+
+
+def on_page_markdown(markdown, page, config, files):
+    terms = _terms()
+    if MARKER in markdown:
+        markdown = markdown.replace(MARKER, _glossary_page(terms, page.file.src_uri))
+    abbreviations = "\n".join(f"*[{t.term}]: {t.expands}" for t in terms if t.expands)
+    return markdown + "\n\n" + abbreviations + "\n"

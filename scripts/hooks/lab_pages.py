@@ -1,0 +1,113 @@
+"""Lab pages: execute each lab once per change, render it lean, and give it its buttons.
+
+- ``on_files`` executes every lab through ``scripts/labs.py`` (cached by content hash) and points
+  mkdocs-jupyter at the executed copy, so the page shows outputs while git keeps clean notebooks.
+  A lab that raises stops the build with a message naming the lab and the cell.
+- ``on_pre_page`` gives the template what the lab buttons need: the download link, the Colab link
+  built from ``repo_url`` in mkdocs.yml, and the chapter the lab belongs to.
+- ``on_post_page`` moves the ~590 KB of CSS that mkdocs-jupyter inlines into every lab page into
+  one stylesheet shared by all lab pages (cached by the browser once), adds JupyterLab's dark
+  theme scoped to Material's dark palette, drops the MathJax loader (math is rendered to MathML at
+  build time), and copies the stored notebook next to the page for the download button.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import labs as lab_runner  # noqa: E402
+from book import load_outline  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+
+import mkdocs_jupyter  # noqa: E402
+
+STYLE_RE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+SCRIPT_RE = re.compile(r"<script[^>]*>.*?</script>", re.S)
+ASSETS = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets"
+CSS_DIR = "assets/stylesheets"
+
+_sources: dict[str, Path] = {}  # lab src_uri -> stored notebook (without outputs)
+_css_written: set[str] = set()
+
+
+def _is_lab(file) -> bool:
+    return file.src_uri.endswith(".ipynb")
+
+
+@event_priority(100)  # before mkdocs-jupyter wraps the files
+def on_files(files, config):
+    _sources.clear()
+    _css_written.clear()
+    labs = [f for f in files if _is_lab(f)]
+    for f in labs:
+        if "/labs/" not in f.src_uri:
+            raise PluginError(f"{f.src_uri}: notebooks live in docs/<part>/labs/ beside their chapter")
+    try:
+        runs = lab_runner.execute_all([Path(f.abs_src_path) for f in labs])
+    except lab_runner.LabError as exc:
+        raise PluginError(f"lab failed to execute:\n{exc}") from exc
+    executed = {str(r.source): r for r in runs}
+    for f in labs:
+        src = Path(f.abs_src_path).resolve()
+        _sources[f.src_uri] = src
+        f.abs_src_path = str(executed[str(src)].executed)
+    return files
+
+
+def on_pre_page(page, config, files):
+    if not _is_lab(page.file):
+        return page
+    chapter = load_outline().chapter_for_lab(page.file.src_uri)
+    if chapter is None:
+        raise PluginError(f"{page.file.src_uri}: no chapter in outline.yml has this lab's slug")
+    name = Path(page.file.src_uri).name
+    repo = (config.get("repo_url") or "").rstrip("/")
+    branch = config["extra"].get("colab_branch", "main")
+    colab = ""
+    if repo.startswith("https://github.com/"):
+        colab = f"https://colab.research.google.com/github/{repo.removeprefix('https://github.com/')}/blob/{branch}/docs/{page.file.src_uri}"
+    page.lab = {
+        "download": name,
+        "colab": colab,
+        "chapter_url": "../../" + chapter.slug + "/",
+        "chapter_title": f"{chapter.number} {chapter.title}",
+        "number": chapter.number,
+    }
+    return page
+
+
+def _shared_css(inline: list[str]) -> str:
+    dark = (ASSETS / "theme-dark.css").read_text()
+    dark = dark.replace(".jupyter-wrapper{", '[data-md-color-scheme="slate"] .jupyter-wrapper{', 1)
+    return "\n".join(inline) + "\n" + dark + "\n"
+
+
+def on_post_page(output, page, config):
+    if not _is_lab(page.file):
+        return output
+    inline = STYLE_RE.findall(output)
+    css = _shared_css(inline)
+    digest = hashlib.sha256(css.encode()).hexdigest()[:12]
+    href_rel = f"{CSS_DIR}/jupyter.{digest}.css"
+    site = Path(config["site_dir"])
+    if digest not in _css_written:
+        (site / CSS_DIR).mkdir(parents=True, exist_ok=True)
+        (site / href_rel).write_text(css)
+        _css_written.add(digest)
+    output = STYLE_RE.sub("", output)
+    # MathJax is not used: arithmetic is rendered to MathML at build time.
+    output = SCRIPT_RE.sub(lambda m: "" if "mathjax" in m.group(0).lower() else m.group(0), output)
+    depth = page.url.count("/")
+    link = f'<link rel="stylesheet" href="{"../" * depth}{href_rel}">'
+    output = output.replace("</head>", link + "\n</head>", 1)
+    dest = Path(page.file.abs_dest_path).parent / Path(page.file.src_uri).name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_sources[page.file.src_uri], dest)
+    return output

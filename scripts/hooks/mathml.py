@@ -1,0 +1,74 @@
+"""Math rendered to MathML at build time: no JavaScript, no CDN.
+
+Chapters: pymdownx.arithmatex (generic mode) wraps ``$...$`` and ``$$...$$`` in
+``<span|div class="arithmatex">`` with ``\\(..\\)`` / ``\\[..\\]`` delimiters; each is converted with
+latex2mathml. Labs: nbconvert leaves ``$...$`` as text inside rendered Markdown cells; those cells
+are converted the same way. TeX that cannot be converted stops the build, naming the page and the
+expression.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from latex2mathml.converter import convert
+from mkdocs.exceptions import PluginError
+
+ARITHMATEX = re.compile(
+    r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</\1>', re.S
+)
+NB_MARKDOWN_CELL = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+NB_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.S)
+CODE = re.compile(r"(<(code|pre)[^>]*>.*?</\2>)", re.S)
+
+
+def to_mathml(tex: str, display: bool, where: str) -> str:
+    tex = html.unescape(tex).strip()
+    try:
+        mathml = convert(tex, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises a variety of exception types
+        raise PluginError(f"{where}: cannot render the math ${tex}$ ({type(exc).__name__}: {exc})") from exc
+    # Keep the source for screen readers' fallback and for search snippets.
+    return mathml.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+
+
+def _sub_chapter(content: str, where: str) -> str:
+    def repl(m):
+        if m.group("block") is not None:
+            return f'<div class="math-display">{to_mathml(m.group("block"), True, where)}</div>'
+        return to_mathml(m.group("inline"), False, where)
+
+    return ARITHMATEX.sub(repl, content)
+
+
+def _sub_notebook(content: str, where: str) -> str:
+    def in_text(text: str) -> str:
+        parts = CODE.split(text)
+        out = []
+        for i, chunk in enumerate(parts):
+            if chunk.startswith("<code") or chunk.startswith("<pre"):
+                out.append(chunk)
+            elif chunk in ("code", "pre"):
+                continue  # the regex's inner group
+            else:
+                out.append(
+                    NB_MATH.sub(
+                        lambda m: (
+                            f'<div class="math-display">{to_mathml(m.group("block"), True, where)}</div>'
+                            if m.group("block") is not None
+                            else to_mathml(m.group("inline"), False, where)
+                        ),
+                        chunk,
+                    )
+                )
+        return "".join(out)
+
+    return NB_MARKDOWN_CELL.sub(lambda m: m.group(1) + in_text(m.group(2)) + m.group(3), content)
+
+
+def on_page_content(content, page, config, files):
+    where = f"docs/{page.file.src_uri}"
+    if page.file.src_uri.endswith(".ipynb"):
+        return _sub_notebook(content, where)
+    return _sub_chapter(content, where)
