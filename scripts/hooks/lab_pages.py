@@ -30,6 +30,7 @@ import mkdocs_jupyter  # noqa: E402
 
 STYLE_RE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 SCRIPT_RE = re.compile(r"<script[^>]*>.*?</script>", re.S)
+MATHJAX_BLOCK_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 ASSETS = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets"
 CSS_DIR = "assets/stylesheets"
 
@@ -41,7 +42,7 @@ def _is_lab(file) -> bool:
     return file.src_uri.endswith(".ipynb")
 
 
-@event_priority(100)  # before mkdocs-jupyter wraps the files
+@event_priority(-100)  # after mkdocs-jupyter wraps the files: set the path on its wrapper
 def on_files(files, config):
     _sources.clear()
     _css_written.clear()
@@ -84,9 +85,17 @@ def on_pre_page(page, config, files):
 
 
 def _shared_css(inline: list[str]) -> str:
+    # nbconvert's Pygments rules (.highlight-ipynb) would override Material's code colours, which
+    # follow the light/dark palette; cells also carry the .highlight class, so Material's apply.
+    inline = [css for css in inline if ".highlight-ipynb" not in css]
     dark = (ASSETS / "theme-dark.css").read_text()
     dark = dark.replace(".jupyter-wrapper{", '[data-md-color-scheme="slate"] .jupyter-wrapper{', 1)
     return "\n".join(inline) + "\n" + dark + "\n"
+
+
+def _cdn_loader(script: str) -> bool:
+    low = script.lower()
+    return "mathjax" in low or "mermaid" in low or 'src=""' in low
 
 
 def on_post_page(output, page, config):
@@ -102,8 +111,10 @@ def on_post_page(output, page, config):
         (site / href_rel).write_text(css)
         _css_written.add(digest)
     output = STYLE_RE.sub("", output)
-    # MathJax is not used: arithmetic is rendered to MathML at build time.
-    output = SCRIPT_RE.sub(lambda m: "" if "mathjax" in m.group(0).lower() else m.group(0), output)
+    # nbconvert's MathJax and Mermaid loaders point at CDNs; math is MathML here, and labs draw
+    # no Mermaid diagrams, so both go.
+    output = MATHJAX_BLOCK_RE.sub("", output)
+    output = SCRIPT_RE.sub(lambda m: "" if _cdn_loader(m.group(0)) else m.group(0), output)
     depth = page.url.count("/")
     link = f'<link rel="stylesheet" href="{"../" * depth}{href_rel}">'
     output = output.replace("</head>", link + "\n</head>", 1)

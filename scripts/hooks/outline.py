@@ -61,7 +61,15 @@ def _chapter_table(part, docs: Path, page_dir: str) -> str:
     return "\n".join(rows)
 
 
+SEARCH_BOOST = {"chapter": 3, "lab": 0.5}  # a topic's chapter ranks above its lab in search
+
+
 def on_page_markdown(markdown, page, config, files):
+    outline = load_outline()
+    if any(c.path == page.file.src_uri for c in outline.chapters()):
+        page.meta.setdefault("search", {}).setdefault("boost", SEARCH_BOOST["chapter"])
+    elif outline.chapter_for_lab(page.file.src_uri):
+        page.meta.setdefault("search", {}).setdefault("boost", SEARCH_BOOST["lab"])
     if MARKER not in markdown:
         return markdown
     docs = Path(config["docs_dir"])

@@ -1,0 +1,29 @@
+"""The strict build: any MkDocs warning (dead link, missing anchor, omitted file) fails it."""
+
+from book import load_outline
+
+
+def test_strict_build_passes_with_no_warnings(build):
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr[-6000:]}"
+    warnings = [line for line in build.stderr.splitlines() if line.startswith("WARNING")]
+    assert not warnings, "the build printed warnings:\n" + "\n".join(warnings)
+
+
+def test_every_live_chapter_and_lab_is_built(site):
+    outline = load_outline()
+    for ch in outline.live_chapters():
+        assert (site / ch.url / "index.html").is_file(), f"{ch.path} was not built"
+        assert (site / ch.lab_url / "index.html").is_file(), f"{ch.path} has no lab at docs/{ch.lab_path}"
+
+
+def test_part_pages_list_every_chapter_and_mark_unwritten_ones_as_coming(site):
+    from sitecheck import parse
+
+    for part in load_outline().parts:
+        page = parse(site, site / part.dir / "index.html")
+        text = page.soup.get_text(" ")
+        for ch in part.chapters:
+            assert ch.title in text, f"{part.dir}/index.html does not list {ch.number} {ch.title}"
+        live = {c.slug for c in part.chapters if (site / c.url / "index.html").exists()}
+        coming = len(page.soup.select(".coming"))
+        assert coming == len(part.chapters) - len(live), f"{part.dir}: {coming} marked coming, {len(live)} live"
