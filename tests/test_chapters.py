@@ -22,7 +22,7 @@ def front_matter(text: str) -> dict:
 def prose_words(text: str) -> int:
     """Words of prose: no front matter, code, tables, math, HTML, footnote definitions or headings."""
     text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
-    text = re.sub(r"^(\s*)(```|~~~).*?^\1\2", "", text, flags=re.S | re.M)
+    text = re.sub(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$", "", text, flags=re.S | re.M)
     text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
     text = re.sub(r"\$[^$\n]+\$", "", text)
     text = re.sub(r"<[^>]+>", "", text)

@@ -31,6 +31,15 @@ import mkdocs_jupyter  # noqa: E402
 STYLE_RE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 SCRIPT_RE = re.compile(r"<script[^>]*>.*?</script>", re.S)
 MATHJAX_BLOCK_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+# mkdocs-jupyter's own copy buttons: an inline SVG icon and a hidden duplicate of the source per
+# cell, plus a script. Material's copy button does the same job once the source is in <pre><code>.
+CLIPBOARD_RE = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S)
+CLIPBOARD_TXT_RE = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.S)
+CELL_CODE_RE = re.compile(r'(<div class="highlight-ipynb[^"]*"><pre>)<span></span>(.*?)(</pre>)', re.S)
+# Pygments spans that style nothing Material does not already: names and whitespace.
+PLAIN_SPAN_RE = re.compile(r'<span class="[nw]">([^<]*)</span>')
+# Runs of punctuation or operators become one span each: "(" ")" "." are styled identically.
+ADJACENT_SPAN_RE = re.compile(r'<span class="([op])">([^<]*)</span><span class="\1">([^<]*)</span>')
 ASSETS = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets"
 CSS_DIR = "assets/stylesheets"
 
@@ -93,9 +102,33 @@ def _shared_css(inline: list[str]) -> str:
     return "\n".join(inline) + "\n" + dark + "\n"
 
 
-def _cdn_loader(script: str) -> bool:
+def _notebook_script(script: str) -> bool:
+    """nbconvert's loaders and mkdocs-jupyter's clipboard element, not the theme's own scripts."""
     low = script.lower()
-    return "mathjax" in low or "mermaid" in low or 'src=""' in low
+    if 'id="__config"' in low or "assets/javascripts/" in low:
+        return False  # Material's configuration and bundle
+    return (
+        "cdnjs.cloudflare.com" in low
+        or "mathjax" in low
+        or 'src=""' in low
+        or "clipboardcopyelement" in low
+        or "'clipboard-copy'" in low
+    )
+
+
+def _lean_cells(output: str) -> str:
+    """Drop mkdocs-jupyter's per-cell copy widgets and put code in <pre><code> for Material's."""
+    output = CLIPBOARD_RE.sub("", output)
+    output = CLIPBOARD_TXT_RE.sub("", output)
+    def lean(code: str) -> str:
+        code = PLAIN_SPAN_RE.sub(r"\1", code)
+        while True:
+            merged = ADJACENT_SPAN_RE.sub(r'<span class="\1">\2\3</span>', code)
+            if merged == code:
+                return code
+            code = merged
+
+    return CELL_CODE_RE.sub(lambda m: m.group(1) + "<code>" + lean(m.group(2)) + "</code>" + m.group(3), output)
 
 
 def on_post_page(output, page, config):
@@ -114,7 +147,8 @@ def on_post_page(output, page, config):
     # nbconvert's MathJax and Mermaid loaders point at CDNs; math is MathML here, and labs draw
     # no Mermaid diagrams, so both go.
     output = MATHJAX_BLOCK_RE.sub("", output)
-    output = SCRIPT_RE.sub(lambda m: "" if _cdn_loader(m.group(0)) else m.group(0), output)
+    output = SCRIPT_RE.sub(lambda m: "" if _notebook_script(m.group(0)) else m.group(0), output)
+    output = _lean_cells(output)
     depth = page.url.count("/")
     link = f'<link rel="stylesheet" href="{"../" * depth}{href_rel}">'
     output = output.replace("</head>", link + "\n</head>", 1)
