@@ -60,20 +60,25 @@ def test_a_notebook_that_is_not_json_fails_the_build_naming_it(book, tmp_path):
     assert "docs/hardware/labs/roofline.ipynb: not a readable notebook" in result.stderr, result.stderr[-2000:]
 
 
-def test_a_dead_link_in_a_chapter_fails_the_build_naming_the_file(book, tmp_path):
+@pytest.mark.parametrize(
+    "planted, expected",
+    [
+        ("See [the missing chapter](no-such-chapter.md).", ["hardware/roofline.md", "no-such-chapter.md"]),
+        ("See [nowhere](#no-such-section).", ["hardware/roofline.md", "no-such-section"]),
+        ("Broken math: $\\frac{1}{$ here.", ["docs/hardware/roofline.md: cannot render the math"]),
+        ("A claim.[^nolink]\n\n[^nolink]: Someone, somewhere, no URL.", ["docs/hardware/roofline.md: reference [^nolink] has no link"]),
+        ("```quiz\n- question: Which?\n  options:\n    - {text: a, explain: b}\n```", ["docs/hardware/roofline.md:", "quiz 2: question 1 needs at least two options"]),
+        ("```calculator\nkind: teleporter\n```", ["docs/hardware/roofline.md:", "unknown calculator kind 'teleporter'"]),
+    ],
+    ids=["dead-link", "missing-anchor", "bad-math", "reference-without-link", "bad-quiz", "unknown-calculator"],
+)
+def test_a_fault_planted_in_a_chapter_fails_the_build_naming_the_file(book, tmp_path, planted, expected):
     with open(book / PILOT, "a") as f:
-        f.write("\n\nSee [the missing chapter](no-such-chapter.md).\n")
+        f.write("\n\n" + planted + "\n")
     result, _ = build(book, tmp_path)
     assert result.returncode != 0
-    assert "hardware/roofline.md" in result.stderr and "no-such-chapter.md" in result.stderr, result.stderr[-2000:]
-
-
-def test_a_missing_anchor_fails_the_build_naming_the_file(book, tmp_path):
-    with open(book / PILOT, "a") as f:
-        f.write("\n\nSee [nowhere](#no-such-section).\n")
-    result, _ = build(book, tmp_path)
-    assert result.returncode != 0
-    assert "hardware/roofline.md" in result.stderr and "no-such-section" in result.stderr, result.stderr[-2000:]
+    for fragment in expected:
+        assert fragment in result.stderr, result.stderr[-2000:]
 
 
 def test_a_dead_link_and_a_missing_anchor_in_a_lab_are_caught_by_the_link_checker(book, tmp_path):
@@ -103,19 +108,3 @@ def test_a_glossary_entry_without_a_definition_fails_naming_the_file(book, tmp_p
     result, _ = build(book, tmp_path)
     assert result.returncode != 0
     assert "glossary/zz-broken.yml: entry 1 needs both 'term' and 'means'" in result.stderr, result.stderr[-2000:]
-
-
-def test_math_that_cannot_render_fails_naming_the_page(book, tmp_path):
-    with open(book / PILOT, "a") as f:
-        f.write("\n\nBroken math: $\\frac{1}{$ here.\n")
-    result, _ = build(book, tmp_path)
-    assert result.returncode != 0
-    assert "docs/hardware/roofline.md: cannot render the math" in result.stderr, result.stderr[-2000:]
-
-
-def test_a_reference_without_a_link_fails_naming_the_chapter(book, tmp_path):
-    with open(book / PILOT, "a") as f:
-        f.write("\n\nA claim.[^nolink]\n\n[^nolink]: Someone, somewhere, no URL.\n")
-    result, _ = build(book, tmp_path)
-    assert result.returncode != 0
-    assert "docs/hardware/roofline.md: reference [^nolink] has no link" in result.stderr, result.stderr[-2000:]

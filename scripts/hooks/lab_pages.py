@@ -36,10 +36,13 @@ MATHJAX_BLOCK_RE = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax conf
 CLIPBOARD_RE = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', re.S)
 CLIPBOARD_TXT_RE = re.compile(r'<div class="clipboard-copy-txt" id="cell-\d+">.*?</div>', re.S)
 CELL_CODE_RE = re.compile(r'(<div class="highlight-ipynb[^"]*"><pre>)<span></span>(.*?)(</pre>)', re.S)
-# Pygments spans that style nothing Material does not already: names and whitespace.
-PLAIN_SPAN_RE = re.compile(r'<span class="[nw]">([^<]*)</span>')
-# Runs of punctuation or operators become one span each: "(" ")" "." are styled identically.
-ADJACENT_SPAN_RE = re.compile(r'<span class="([op])">([^<]*)</span><span class="\1">([^<]*)</span>')
+# Syntax highlighting is most of a lab page's weight: pygments wraps nearly every token in a span.
+# Names and whitespace are unstyled in Material's palette, so their spans go; operators and
+# punctuation (a muted grey there) are shown in the code colour instead; the string classes, all
+# one colour, become one class; and runs of equal spans become one span.
+PLAIN_SPAN_RE = re.compile(r'<span class="[nwop]">([^<]*)</span>')
+STRING_CLASS_RE = re.compile(r'<span class="(?:s1|s2|sb|sc|si|ss)">')
+ADJACENT_SPAN_RE = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span><span class="\1">([^<]*)</span>')
 ASSETS = Path(mkdocs_jupyter.__file__).parent / "templates" / "mkdocs_html" / "assets"
 CSS_DIR = "assets/stylesheets"
 
@@ -120,8 +123,9 @@ def _lean_cells(output: str) -> str:
     """Drop mkdocs-jupyter's per-cell copy widgets and put code in <pre><code> for Material's."""
     output = CLIPBOARD_RE.sub("", output)
     output = CLIPBOARD_TXT_RE.sub("", output)
+
     def lean(code: str) -> str:
-        code = PLAIN_SPAN_RE.sub(r"\1", code)
+        code = STRING_CLASS_RE.sub('<span class="s">', PLAIN_SPAN_RE.sub(r"\1", code))
         while True:
             merged = ADJACENT_SPAN_RE.sub(r'<span class="\1">\2\3</span>', code)
             if merged == code:
