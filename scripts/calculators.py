@@ -69,6 +69,7 @@ LLAMA2 = "https://arxiv.org/abs/2307.09288"
 LLAMA3 = "https://arxiv.org/abs/2407.21783"
 ZERO = "https://arxiv.org/abs/1910.02054"
 CHINCHILLA = "https://arxiv.org/abs/2203.15556"
+DEEPSEEK_V3 = "https://arxiv.org/abs/2412.19437"
 
 # --- the reference implementations ----------------------------------------------------------
 
@@ -313,7 +314,11 @@ CALCULATORS = {
             "Cost per million tokens $= \\text{price} \\times \\text{GPUs} / (\\text{tokens/s} \\times 3600 \\times "
             "\\text{utilisation}) \\times 10^6$. Idle capacity is paid for too: utilisation is the share of the hour "
             "spent producing tokens.",
-            (),
+            (
+                Preset("8-GPU server at $2 per GPU-hour", {"price": 2, "gpus": 8},
+                       "DeepSeek-V3 report: its cost estimate assumes $2 per H800 GPU-hour; DGX/HGX servers hold 8 GPUs. "
+                       "Throughput is yours to measure", DEEPSEEK_V3),
+            ),
         ),
     ]
 }

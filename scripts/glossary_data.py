@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "glossary"
 
@@ -29,7 +31,7 @@ def load_glossary(folder: Path = GLOSSARY) -> list[Term]:
     for path in sorted(folder.glob("*.yml")):
         rel = path.relative_to(folder.parent) if folder.parent in path.parents else path
         try:
-            entries = yaml.safe_load(path.read_text()) or []
+            entries = yaml.load(path.read_text(), Loader=SafeLoader) or []
         except yaml.YAMLError as exc:
             raise GlossaryError(f"{rel}: not valid YAML: {exc}") from exc
         if not isinstance(entries, list):

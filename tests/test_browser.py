@@ -4,7 +4,7 @@ import json
 
 import nbformat
 import pytest
-from book import load_outline
+from book import DOCS, load_outline
 from sitecheck import html_pages, page_url
 
 pytestmark = pytest.mark.browser
@@ -141,7 +141,12 @@ def test_glossary_tooltips_survive_instant_navigation(page, server):
     page.locator(".md-tooltip2, .md-tooltip").filter(has_text="High Bandwidth Memory").first.wait_for(state="visible", timeout=5000)
 
 
-@pytest.mark.parametrize("path", ["/", "/hardware/", PILOT, PILOT_LAB, "/reference/glossary/"])
+A11Y_PAGES = ["/", "/hardware/", PILOT, PILOT_LAB, "/reference/glossary/"]
+# Every page that hosts a calculator or a quiz widget is checked too (their markup is ours).
+A11Y_PAGES += sorted({"/" + c.url for c in load_outline().live_chapters() if "```calculator" in (DOCS / c.path).read_text()} - set(A11Y_PAGES))
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_accessibility_has_no_serious_or_critical_violations(page, server, path, scheme):
     from axe_playwright_python.sync_playwright import Axe

@@ -74,6 +74,10 @@ def placements() -> dict[str, str]:
     return found
 
 
+def test_all_six_calculators_are_live_on_chapters():
+    assert set(placements()) == set(CALCULATORS), f"missing: {sorted(set(CALCULATORS) - set(placements()))}"
+
+
 # --- the widgets in the browser ---------------------------------------------------------------
 
 

@@ -20,15 +20,20 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 MARKER = "<!-- glossary -->"
 
 
+_loaded: list = []  # the glossary, read once per build
+
+
 def _terms():
-    try:
-        return load_glossary()
-    except GlossaryError as exc:
-        raise PluginError(str(exc)) from exc
+    return _loaded
 
 
 def on_pre_build(config):
-    _terms()  # fail early, with the file and term named, before any page is built
+    # Read (and check) the glossary once per build, before any page: a bad entry fails early with
+    # the file and term named, and pages do not re-parse a few hundred YAML entries each.
+    try:
+        _loaded[:] = load_glossary()
+    except GlossaryError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def _glossary_page(terms, page_src: str) -> str:
@@ -52,5 +57,6 @@ def on_page_markdown(markdown, page, config, files):
     terms = _terms()
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, _glossary_page(terms, page.file.src_uri))
-    abbreviations = "\n".join(f"*[{t.term}]: {t.expands}" for t in terms if t.expands)
+    # Only the terms the page mentions: the abbreviation matcher's cost grows with the list.
+    abbreviations = "\n".join(f"*[{t.term}]: {t.expands}" for t in terms if t.expands and t.term in markdown)
     return markdown + "\n\n" + abbreviations + "\n"

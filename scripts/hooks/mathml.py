@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 from mkdocs.exceptions import PluginError
@@ -23,14 +24,19 @@ NB_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)
 CODE = re.compile(r"(<(code|pre)[^>]*>.*?</\2>)", re.S)
 
 
+@lru_cache(maxsize=None)
+def _convert(tex: str, display: bool) -> str:
+    mathml = convert(tex, display="block" if display else "inline")
+    # Keep the source for screen readers' fallback and for search snippets.
+    return mathml.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
+
+
 def to_mathml(tex: str, display: bool, where: str) -> str:
     tex = html.unescape(tex).strip()
     try:
-        mathml = convert(tex, display="block" if display else "inline")
+        return _convert(tex, display)
     except Exception as exc:  # latex2mathml raises a variety of exception types
         raise PluginError(f"{where}: cannot render the math ${tex}$ ({type(exc).__name__}: {exc})") from exc
-    # Keep the source for screen readers' fallback and for search snippets.
-    return mathml.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
 
 
 def _sub_chapter(content: str, where: str) -> str:
