@@ -27,3 +27,14 @@ def test_part_pages_list_every_chapter_and_mark_unwritten_ones_as_coming(site):
         live = {c.slug for c in part.chapters if (site / c.url / "index.html").exists()}
         coming = len(page.soup.select(".coming"))
         assert coming == len(part.chapters) - len(live), f"{part.dir}: {coming} marked coming, {len(live)} live"
+
+
+def test_search_index_holds_lab_prose_but_not_lab_code(site):
+    import json
+
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    lab_entries = [d for d in index["docs"] if "/labs/" in d["location"]]
+    assert lab_entries, "labs are missing from the search index"
+    text = " ".join(d["text"] for d in lab_entries)
+    assert "Predict first" in text, "lab prose is not indexed"
+    assert "import numpy as np" not in text, "lab code is indexed"

@@ -5,7 +5,7 @@
   A lab that raises stops the build with a message naming the lab and the cell.
 - ``on_pre_page`` gives the template what the lab buttons need: the download link, the Colab link
   built from ``repo_url`` in mkdocs.yml, and the chapter the lab belongs to.
-- ``on_page_content`` keeps the labs' code and outputs out of the search index.
+- ``on_page_context`` hands the search indexer only a lab's Markdown cells.
 - ``on_post_page`` moves the ~590 KB of CSS that mkdocs-jupyter inlines into every lab page into
   one stylesheet shared by all lab pages (cached by the browser once), adds JupyterLab's dark
   theme scoped to Material's dark palette, drops the MathJax loader (math is rendered to MathML at
@@ -97,15 +97,19 @@ def on_pre_page(page, config, files):
     return page
 
 
-SEARCH_EXCLUDED_RE = re.compile(r'<div class="(jp-CodeMirrorEditor|jp-OutputArea jp-Cell-outputArea)')
+MARKDOWN_CELL_RE = re.compile(r'<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>.*?</div>', re.S)
 
 
-def on_page_content(content, page, config, files):
-    """Keep lab code and outputs out of the search index: a search for a topic should land on
-    the prose that teaches it, and the index stays small enough to load on every page."""
-    if not _is_lab(page.file):
-        return content
-    return SEARCH_EXCLUDED_RE.sub(r'<div data-search-exclude="lab-code" class="\1', content)
+@event_priority(100)  # before Material's search plugin indexes the page
+def on_page_context(context, page, config, nav):
+    """Index only a lab's Markdown cells. A search for a topic should land on the prose that
+    teaches it, the index stays small enough to load on every page, and the indexer does not
+    parse hundreds of kilobytes of highlighted code and output per lab on every build.
+    search_restore.py puts the full page back before the template renders it."""
+    if _is_lab(page.file):
+        page.lab_full_content = page.content
+        page.content = "\n".join(MARKDOWN_CELL_RE.findall(page.content))
+    return context
 
 
 def _shared_css(inline: list[str]) -> str:
