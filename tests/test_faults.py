@@ -1,7 +1,6 @@
 """Bad input is loud: plant one fault at a time in a temporary copy of the book, build it, and
 check that the build (or the link checker) fails with a message that names the file."""
 
-import json
 import shutil
 
 import nbformat
