@@ -23,10 +23,6 @@ MARKER = "<!-- glossary -->"
 _loaded: list = []  # the glossary, read once per build
 
 
-def _terms():
-    return _loaded
-
-
 def on_pre_build(config):
     # Read (and check) the glossary once per build, before any page: a bad entry fails early with
     # the file and term named, and pages do not re-parse a few hundred YAML entries each.
@@ -54,7 +50,7 @@ def _glossary_page(terms, page_src: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    terms = _terms()
+    terms = _loaded
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, _glossary_page(terms, page.file.src_uri))
     # Only the terms the page mentions: the abbreviation matcher's cost grows with the list.

@@ -48,7 +48,7 @@ def on_config(config):
     return config
 
 
-def _chapter_table(part, docs: Path, page_dir: str) -> str:
+def _chapter_table(part, docs: Path) -> str:
     rows = ["| | Chapter | What it teaches | Lab |", "|---|---|---|---|"]
     for ch in part.chapters:
         if (docs / ch.path).exists():
@@ -77,4 +77,4 @@ def on_page_markdown(markdown, page, config, files):
     part = next((p for p in load_outline().parts if p.dir == part_dir), None)
     if part is None:
         raise PluginError(f"{page.file.src_uri}: {MARKER} is only meaningful on a part's index.md")
-    return markdown.replace(MARKER, _chapter_table(part, docs, part_dir))
+    return markdown.replace(MARKER, _chapter_table(part, docs))
