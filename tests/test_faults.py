@@ -107,3 +107,21 @@ def test_a_glossary_entry_without_a_definition_fails_naming_the_file(book, tmp_p
     result, _ = build(book, tmp_path)
     assert result.returncode != 0
     assert "glossary/zz-broken.yml: entry 1 needs both 'term' and 'means'" in result.stderr, result.stderr[-2000:]
+
+
+def test_the_render_cache_reuses_pages_changes_nothing_and_keeps_strict_failures(book, tmp_path):
+    first = mkdocs_build(book, tmp_path / "a", {"LAB_CACHE_DIR": str(ROOT / ".cache" / "labs")})
+    again = mkdocs_build(book, tmp_path / "b", {"LAB_CACHE_DIR": str(ROOT / ".cache" / "labs")})
+    assert first.returncode == 0 and again.returncode == 0, again.stderr[-2000:]
+    assert "0 pages reused" in first.stderr and "0 rendered" in again.stderr, again.stderr[-2000:]
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    changed = sorted(str(k) for k in a.keys() | b.keys() if a.get(k) != b.get(k) and k.suffix != ".gz")
+    assert not changed, f"a rebuild from the cache changed {changed[:5]}"
+    # A page with a broken link fails the strict build, and fails it again when it is a cache hit.
+    with open(book / PILOT, "a") as f:
+        f.write("\n\nSee [nowhere](#no-such-section).\n")
+    for attempt in ("c", "d"):
+        result = mkdocs_build(book, tmp_path / attempt, {"LAB_CACHE_DIR": str(ROOT / ".cache" / "labs")})
+        assert result.returncode != 0 and "no-such-section" in result.stderr, result.stderr[-2000:]
+    assert "0 rendered" in result.stderr, "the second failing build did not come from the cache"
