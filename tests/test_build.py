@@ -38,3 +38,14 @@ def test_search_index_holds_lab_prose_but_not_lab_code(site):
     text = " ".join(d["text"] for d in lab_entries)
     assert "Predict first" in text, "lab prose is not indexed"
     assert "import numpy as np" not in text, "lab code is indexed"
+
+
+def test_no_symbol_appears_that_the_source_does_not_contain(site):
+    """Typographic replacements must not rewrite the text: exercise parts (c), (r) stay letters."""
+    from book import DOCS
+
+    for ch in load_outline().live_chapters():
+        source = (DOCS / ch.path).read_text()
+        html = (site / ch.url / "index.html").read_text().split("<article", 1)[1].split("</article>", 1)[0]
+        for sign in ("©", "®", "™"):
+            assert sign in source or sign not in html, f"{ch.path}: the page shows {sign} that its source does not have"

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 import shutil
 import sys
@@ -95,6 +96,25 @@ def on_pre_page(page, config, files):
         "number": chapter.number,
     }
     return page
+
+
+MD_LINK_RE = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#]+\.md)(#[^"]*)?"')
+
+
+def on_page_content(content, page, config, files):
+    """A lab links to its chapter as in Markdown, ``[chapter 4.1](../sft.md)``, relative to the
+    notebook's own file; mkdocs-jupyter leaves such links alone, so point them at the chapter's
+    page here. A link to a file that does not exist is left as it is, for the link check to name."""
+    if not _is_lab(page.file):
+        return content
+
+    def repl(m):
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), m.group(1))))
+        if target is None or not target.is_documentation_page():
+            return m.group(0)
+        return f'href="{target.url_relative_to(page.file)}{m.group(2) or ""}"'
+
+    return MD_LINK_RE.sub(repl, content)
 
 
 MARKDOWN_CELL_RE = re.compile(r'<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>.*?</div>', re.S)

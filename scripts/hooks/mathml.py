@@ -20,7 +20,10 @@ ARITHMATEX = re.compile(
     r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</\1>', re.S
 )
 NB_MARKDOWN_CELL = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
-NB_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\n]+?)\$(?!\w)", re.S)
+# Inline math may wrap onto the next line of its paragraph, but never runs across a tag (such as
+# a paragraph's end): raw "<" appears in rendered HTML only in tags; math's own is escaped.
+NB_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$<]+?)\$(?!\w)", re.S)
+FIGCAPTION = re.compile(r"(<figcaption[^>]*>)(.*?)(</figcaption>)", re.S)
 CODE = re.compile(r"(<(code|pre)[^>]*>.*?</\2>)", re.S)
 
 
@@ -45,32 +48,38 @@ def _sub_chapter(content: str, where: str) -> str:
             return f'<div class="math-display">{to_mathml(m.group("block"), True, where)}</div>'
         return to_mathml(m.group("inline"), False, where)
 
-    return ARITHMATEX.sub(repl, content)
+    content = ARITHMATEX.sub(repl, content)
+    # A figure's caption is raw HTML inside <figure markdown="span">, so Markdown (and arithmatex)
+    # never sees its math; convert it here the way a lab's Markdown cells are converted.
+    return FIGCAPTION.sub(lambda m: m.group(1) + _sub_text(m.group(2), where) + m.group(3), content)
+
+
+def _sub_text(text: str, where: str) -> str:
+    """Convert ``$...$`` and ``$$...$$`` in rendered HTML text that Markdown did not process,
+    leaving code alone."""
+    parts = CODE.split(text)
+    out = []
+    for chunk in parts:
+        if chunk.startswith("<code") or chunk.startswith("<pre"):
+            out.append(chunk)
+        elif chunk in ("code", "pre"):
+            continue  # the regex's inner group
+        else:
+            out.append(
+                NB_MATH.sub(
+                    lambda m: (
+                        f'<div class="math-display">{to_mathml(m.group("block"), True, where)}</div>'
+                        if m.group("block") is not None
+                        else to_mathml(m.group("inline"), False, where)
+                    ),
+                    chunk,
+                )
+            )
+    return "".join(out)
 
 
 def _sub_notebook(content: str, where: str) -> str:
-    def in_text(text: str) -> str:
-        parts = CODE.split(text)
-        out = []
-        for i, chunk in enumerate(parts):
-            if chunk.startswith("<code") or chunk.startswith("<pre"):
-                out.append(chunk)
-            elif chunk in ("code", "pre"):
-                continue  # the regex's inner group
-            else:
-                out.append(
-                    NB_MATH.sub(
-                        lambda m: (
-                            f'<div class="math-display">{to_mathml(m.group("block"), True, where)}</div>'
-                            if m.group("block") is not None
-                            else to_mathml(m.group("inline"), False, where)
-                        ),
-                        chunk,
-                    )
-                )
-        return "".join(out)
-
-    return NB_MARKDOWN_CELL.sub(lambda m: m.group(1) + in_text(m.group(2)) + m.group(3), content)
+    return NB_MARKDOWN_CELL.sub(lambda m: m.group(1) + _sub_text(m.group(2), where) + m.group(3), content)
 
 
 def on_page_content(content, page, config, files):
