@@ -62,7 +62,8 @@ def html_weight(path: Path) -> tuple[int, int]:
 
 
 def transfer(site: Path, paths: list[str]) -> dict[str, tuple[int, int]] | None:
-    """Bytes over the wire for a first view and a repeat view of each page, or None without Chromium."""
+    """Bytes over the wire for a first view and a repeat view of each page, not counting the search
+index (printed separately), or None without Chromium."""
     chromium = shutil.which(os.environ.get("CHROMIUM", "chromium")) or shutil.which("chromium-browser")
     if not chromium:
         return None
@@ -84,7 +85,14 @@ def transfer(site: Path, paths: list[str]) -> dict[str, tuple[int, int]] | None:
             cdp = ctx.new_cdp_session(page)
             cdp.send("Network.enable")
             total = [0]
-            cdp.on("Network.loadingFinished", lambda e: total.__setitem__(0, total[0] + int(e["encodedDataLength"])))
+            # The search index is fetched by Material's worker, sometimes inside the measuring window
+            # and sometimes after it; it is the same file for every page and is reported on its own.
+            index_requests: set[str] = set()
+            cdp.on("Network.requestWillBeSent", lambda e: e["request"]["url"].endswith("search_index.json") and index_requests.add(e["requestId"]))
+            cdp.on(
+                "Network.loadingFinished",
+                lambda e: e["requestId"] in index_requests or total.__setitem__(0, total[0] + int(e["encodedDataLength"])),
+            )
             page.goto(base + path, wait_until="networkidle")
             first = total[0]
             total[0] = 0
