@@ -11,9 +11,9 @@ from sitecheck import html_pages, page_url
 pytestmark = pytest.mark.browser
 
 PILOT = "/hardware/roofline/"
+PILOT_LAB = "/hardware/labs/roofline/"
 # $...$ holding something only TeX has: a command, a sub- or superscript, or braces.
 UNRENDERED_MATH = re.compile(r"\$[^$\n]{0,120}[\\^_{}][^$\n]{0,120}\$")
-PILOT_LAB = "/hardware/labs/roofline/"
 
 
 def goto(page, server, path):
